@@ -1,0 +1,25 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../emulator/core/version.js';
+import { emulatorCommand } from './emulator.command.js';
+
+export function program(): Command {
+  const cmd = new Command('kms-lab')
+    .description('Prove that AWS KMS, S3 SSE-KMS and CloudTrail behave as the security lab says.')
+    .version(VERSION)
+    .showHelpAfterError('(run `kms-lab --help` for usage)')
+    .exitOverride();
+  cmd.addCommand(emulatorCommand());
+  return cmd;
+}
+
+/** Returns the process exit code; never calls process.exit so that stdout is flushed. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    process.stderr.write(`kms-lab: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
