@@ -48,6 +48,11 @@ export interface RpcService {
   readonly protocol: Extract<WireProtocol, 'json' | 'query'>;
   /** JSON: X-Amz-Target prefix ('TrentService'); query: the API version ('2010-05-08'). */
   readonly targetPrefix?: string;
+  /**
+   * Other X-Amz-Target prefixes clients send for the same service. CloudTrail: botocore sends its model's
+   * `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`, the JS SDK v3 `CloudTrail_20131101`.
+   */
+  readonly targetPrefixAliases?: readonly string[];
   readonly apiVersion?: string;
   /** Query protocol XML namespace of responses. */
   readonly xmlns?: string;
