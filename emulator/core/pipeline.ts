@@ -207,6 +207,8 @@ function write(req: IncomingMessage, res: ServerResponse, r: WireResponse): void
   const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
   // A refused body was not read to its end: the connection cannot carry another request.
   const close = req.complete ? {} : { connection: 'close' };
-  res.writeHead(r.status, { ...r.headers, ...close, 'content-length': String(body.length) });
-  res.end(body);
+  // A HEAD answer announces the length of what GET would send (a writer sets content-length) and sends nothing.
+  const length = r.headers['content-length'] ?? String(body.length);
+  res.writeHead(r.status, { ...r.headers, ...close, 'content-length': length });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
