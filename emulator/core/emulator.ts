@@ -10,12 +10,18 @@ export interface EmulatorConfig {
   /** Bodies larger than this are refused before they are buffered. */
   maxRpcBodyBytes: number;
   maxS3BodyBytes: number;
+  /** CloudTrail: seconds between log file deliveries to S3 (0 = only on POST /_emulator/cloudtrail/deliver). */
+  cloudtrailDeliverySeconds: number;
+  /** CloudTrail: seconds before a recorded event becomes visible to LookupEvents. */
+  cloudtrailLookupDelaySeconds: number;
 }
 
 export const DEFAULT_CONFIG: EmulatorConfig = {
   region: 'us-east-1',
   maxRpcBodyBytes: 1024 * 1024,
   maxS3BodyBytes: 256 * 1024 * 1024,
+  cloudtrailDeliverySeconds: 5,
+  cloudtrailLookupDelaySeconds: 0,
 };
 
 /** Per-service state that survives between requests and is dropped by reset(). */
@@ -67,7 +73,7 @@ export class Emulator {
   }
 
   byTargetPrefix(prefix: string): RpcService | undefined {
-    return this.rpc.find((s) => s.protocol === 'json' && s.targetPrefix === prefix);
+    return this.rpc.find((s) => s.protocol === 'json' && (s.targetPrefix === prefix || s.targetPrefixAliases?.includes(prefix)));
   }
 
   bySigningName(name: string): RpcService | undefined {
