@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../emulator/core/version.js';
 import { emulatorCommand } from './emulator.command.js';
+import { runCommand } from './run.command.js';
 
 export function program(): Command {
   const cmd = new Command('kms-lab')
@@ -9,6 +10,7 @@ export function program(): Command {
     .showHelpAfterError('(run `kms-lab --help` for usage)')
     .exitOverride();
   cmd.addCommand(emulatorCommand());
+  cmd.addCommand(runCommand());
   return cmd;
 }
 
