@@ -1,31 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TARGET_NAMES, type TargetName } from '../support/parameters.js';
-import { runLab } from '../support/runner/run-lab.js';
+import { accountId, region, url } from './options.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('must be a whole number 0-64 (0 = serial).');
   return n;
-}
-
-function accountId(value: string): string {
-  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be a 12-digit AWS account id.');
-  return value;
-}
-
-function region(value: string): string {
-  if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(value)) throw new InvalidArgumentError('must be an AWS region name such as us-east-1.');
-  return value;
-}
-
-function url(value: string): string {
-  try {
-    const u = new URL(value);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-    return value.replace(/\/+$/, '');
-  } catch {
-    throw new InvalidArgumentError('must be an http(s) URL such as http://127.0.0.1:4566.');
-  }
 }
 
 interface RunCommandOptions {
@@ -67,6 +47,8 @@ Examples:
   kms-lab run --target moto --parallel 2
   kms-lab run --target aws --profile lab --region ap-northeast-1 --allow-account 111122223333`)
     .action(async (opts: RunCommandOptions) => {
+      // Loaded on use: cucumber and the SDK clients would slow every other subcommand's start.
+      const { runLab } = await import('../support/runner/run-lab.js');
       const result = await runLab({ ...opts }, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
       // main() turns a CommanderError into the exit code; the summary line already said what failed.
       if (result.exitCode !== 0) throw new CommanderError(result.exitCode, 'kms-lab.run.failed', '');
