@@ -37,7 +37,8 @@ Fault file example (20 % throttling and 5 % server errors on every service):
   faults: throttling, internalError, serviceUnavailable, dropConnection, latency (with "latencyMs");
   "operation" (default "*") takes an operation name or a pattern such as "Put*".`)
     .action(async (opts: { host: string; port: number; region: string; cloudtrailDeliverySeconds: number; cloudtrailLookupDelaySeconds: number; faults?: string }) => {
-      // A bad fault file is refused before the port is taken.
+      // An unreadable or non-JSON fault file is refused before the port is taken; the rules are checked
+      // against the endpoint's services once it runs, and a refusal stops it before it is announced.
       let faults: unknown;
       try {
         if (opts.faults !== undefined) faults = readFaultsFile(opts.faults);

@@ -44,7 +44,7 @@ export async function handleAdmin(emulator: Emulator, req: IncomingMessage, path
       return json(201, { accountId, accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey });
     }
     const extra = emulator.adminRoutes.get(`${method} ${path}`);
-    if (extra) return json(200, (await extra(parseJsonObject(body))) ?? {});
+    if (extra) return json(200, (await extra(parseJsonObject(body, `${method} ${path}`))) ?? {});
     return json(404, { error: `No admin operation ${method} ${path}. Try GET /_emulator/health, POST /_emulator/reset, GET|POST /_emulator/accounts.` });
   } catch (e) {
     if (e instanceof AwsError) return json(e.status === 409 ? 409 : 400, { error: e.message });
@@ -52,11 +52,12 @@ export async function handleAdmin(emulator: Emulator, req: IncomingMessage, path
   }
 }
 
-function parseJsonObject(body: Buffer): Record<string, unknown> {
+function parseJsonObject(body: Buffer, route?: string): Record<string, unknown> {
   if (body.length === 0) return {};
   try {
     const v = JSON.parse(body.toString('utf8'));
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   } catch { /* answered below */ }
-  throw new AwsError('ValidationError', 'The request body must be a JSON object, e.g. {"accountId": "111122223333"}.');
+  throw new AwsError('ValidationError', route ? `The request body of ${route} must be a JSON object.`
+    : 'The request body must be a JSON object, e.g. {"accountId": "111122223333"}.');
 }

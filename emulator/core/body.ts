@@ -10,10 +10,17 @@ export async function readBody(req: IncomingMessage, limit: number, tooLarge: ()
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof AwsError) throw e;
+    // The client closed the connection before its body was complete ("aborted"). Not an emulator failure:
+    // the server's clientError handler has answered already, this answer goes nowhere.
+    throw new AwsError('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header', 400);
   }
   return Buffer.concat(chunks, size);
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { FaultInjector } from '../faults/injector.js';
 import { IdentityStore } from '../identity/store.js';
 import type { CallRecord } from './call-record.js';
 import type { KmsPort, S3Port } from './ports.js';
@@ -37,6 +38,8 @@ export class Emulator {
   readonly config: EmulatorConfig;
   readonly identity = new IdentityStore();
   readonly calls = new EventEmitter<{ call: [CallRecord] }>();
+  /** Fault injection (PUT /_emulator/faults): consulted by the pipeline after authentication, before the service runs. */
+  readonly faults = new FaultInjector();
   private readonly rpc: RpcService[] = [];
   private readonly stateful: StatefulService[] = [];
 

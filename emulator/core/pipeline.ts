@@ -19,7 +19,11 @@ interface Outcome {
   response: WireResponse;
   /** Present when the request named a known operation: the recorder writes a CloudTrail record for it. */
   call?: { eventSource: string; eventName: string; ctx: CallContext; authMethod?: 'AuthHeader' | 'QueryString'; readOnly?: boolean };
+  /** An injected dropped connection: the socket is closed without an answer, and nothing is recorded. */
+  drop?: true;
 }
+
+const DROPPED: Outcome = { response: { status: 0, headers: {}, body: '' }, drop: true };
 
 /**
  * request → auth → service → response → audit. One function per stage so that each stays readable;
@@ -50,6 +54,10 @@ export async function handleRequest(emulator: Emulator, req: IncomingMessage, re
     outcome = { response: internalFailure(e, requestId) };
   }
 
+  if (outcome.drop) {
+    res.destroy();
+    return;
+  }
   write(req, res, outcome.response);
   if (outcome.call) {
     const { call } = outcome;
@@ -91,7 +99,10 @@ async function handleRpc(emulator: Emulator, req: IncomingMessage, r: RpcRoute, 
     throw e;
   }
   const ctx = context(emulator, req, requestId, principal, regionOf(req, rawQuery, emulator), now);
-  const response = await invokeRpc(service, operation, body, rawQuery, ctx);
+  // Injected faults stand in for the service's answer and are recorded like any failed call.
+  const fault = await emulator.faults.inject(service.signingName, protocol, operation);
+  if (fault === 'drop') return DROPPED;
+  const response = fault ? rpcError(protocol, fault, requestId, service.xmlns) : await invokeRpc(service, operation, body, rawQuery, ctx);
   return {
     response,
     call: { eventSource: service.eventSource, eventName: operation, ctx, authMethod, readOnly: service.readOnly?.has(operation) },
@@ -130,6 +141,9 @@ async function handleRest(emulator: Emulator, req: IncomingMessage, method: stri
     return { response: s3.error(e, hostId, method), call: { eventSource: s3.eventSource, eventName, ctx, authMethod } };
   }
   const ctx = context(emulator, req, requestId, principal, region, now);
+  const fault = await emulator.faults.inject(s3.signingName, 'rest-xml', eventName);
+  if (fault === 'drop') return DROPPED;
+  if (fault) return { response: s3.error(fault, hostId, method), call: { eventSource: s3.eventSource, eventName, ctx, authMethod } };
   const response = await s3.handle({ method, path, rawQuery, query, headers: req.headers, body, trailers, authMethod }, ctx);
   return { response, call: { eventSource: s3.eventSource, eventName, ctx, authMethod } };
 }

@@ -5,11 +5,38 @@ import type { WireResponse } from './wire.js';
 // Timestamps are epoch seconds; errors are {"__type": code, "message": text} with x-amzn-ErrorType.
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/**
+ * Deepest nesting a request body may have. No KMS or CloudTrail input shape is more than a few levels deep;
+ * a deeper document only exercises recursion (in the operations, their CloudTrail notes and the recorder),
+ * so it is refused before it is parsed. 1000 is Jackson's default maximum nesting depth (emulator choice;
+ * AWS documents no limit).
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The nesting depth of a JSON text, stopping as soon as it passes `limit` (iterative: safe on any input). */
+function exceedsDepth(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 export function parseJsonInput(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
+  const text = body.toString('utf8');
+  if (exceedsDepth(text, MAX_JSON_DEPTH)) throw new AwsError('SerializationException', `Document nesting depth exceeds the maximum allowed (${MAX_JSON_DEPTH}).`);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new AwsError('SerializationException', 'Start of structure or map found where not expected.');
   }

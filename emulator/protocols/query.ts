@@ -11,6 +11,16 @@ export interface QueryInput {
   params: Record<string, unknown>;
 }
 
+/**
+ * Most dot-separated parts a parameter name may have to be taken as a member: no STS or IAM input is more
+ * than a few levels deep (`Tags.member.1.Key`), so a longer name can name no member and is ignored like any
+ * other parameter the operation does not have — instead of building a structure as deep as the name is long.
+ * A `__proto__` part names no member either, and would otherwise write into Object.prototype (setPath walks
+ * `cur['__proto__']`), i.e. into every object of the emulator.
+ */
+const MAX_NAME_PARTS = 32;
+const ignoredName = (path: string[]): boolean => path.length > MAX_NAME_PARTS || path.includes('__proto__');
+
 /** Form fields (already URL-decoded) → nested input: `Tags.member.1.Key` → { Tags: [{ Key }] }, `X.entry.1.key/value` → map. */
 export function parseQueryInput(fields: URLSearchParams): QueryInput {
   const root: Record<string, unknown> = {};
@@ -19,7 +29,9 @@ export function parseQueryInput(fields: URLSearchParams): QueryInput {
   for (const [name, value] of fields) {
     if (name === 'Action') { action = value; continue; }
     if (name === 'Version') { version = value; continue; }
-    setPath(root, name.split('.'), value);
+    const path = name.split('.', MAX_NAME_PARTS + 1);
+    if (ignoredName(path)) continue;
+    setPath(root, path, value);
   }
   return { action, version, params: collapse(root) as Record<string, unknown> };
 }
@@ -42,7 +54,9 @@ function collapse(v: unknown): unknown {
   if (keys.length === 1 && keys[0] === 'member') return collapse(o.member);
   if (keys.length === 1 && keys[0] === 'entry') {
     const map: Record<string, unknown> = {};
-    for (const e of Object.values(o.entry as Record<string, Record<string, unknown>>)) map[String(e.key)] = collapse(e.value);
+    // defineProperty: a key "__proto__" is data here, not the map's prototype.
+    for (const e of Object.values(o.entry as Record<string, Record<string, unknown>>))
+      Object.defineProperty(map, String(e.key), { value: collapse(e.value), enumerable: true, writable: true, configurable: true });
     return map;
   }
   if (keys.length > 0 && keys.every((k) => /^\d+$/.test(k)))

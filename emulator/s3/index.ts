@@ -113,6 +113,19 @@ function checkExpectedOwner(call: S3Call): void {
   if (bucket && bucket.ownerAccountId !== expected) throw accessDenied();
 }
 
+/**
+ * "The name for a key is a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes long"
+ * (S3-UG object-keys); a longer one is refused where an object would be created: KeyTooLongError "Your key
+ * is too long." (botocore s3 Error.Code list) with Size and MaxSizeAllowed.
+ */
+const CREATES_OBJECT = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload']);
+function checkKeyLength(call: S3Call): void {
+  const key = call.target.key;
+  if (key === undefined || !CREATES_OBJECT.has(call.operation)) return;
+  const size = Buffer.byteLength(key, 'utf8');
+  if (size > 1024) throw new AwsError('KeyTooLongError', 'Your key is too long.', 400, { Size: String(size), MaxSizeAllowed: '1024' });
+}
+
 export async function handle(state: S3State, req: RestRequest, ctx: CallContext): Promise<WireResponse> {
   const target = resolveTarget(req.path, req.headers);
   const operation = operationOf(req);
@@ -126,6 +139,7 @@ export async function handle(state: S3State, req: RestRequest, ctx: CallContext)
     if (!handler) throw new AwsError('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
     checkRegion(call);
     checkExpectedOwner(call);
+    checkKeyLength(call);
     response = await handler(call);
   } catch (e) {
     if (!(e instanceof AwsError)) throw e;

@@ -230,7 +230,13 @@ export function getObject(call: S3Call, head = false): WireResponse {
 
   const headers = objectHeaders(object, header(req.headers, 'x-amz-checksum-mode'));
   if (!head && object.tags.length > 0) headers['x-amz-tagging-count'] = String(object.tags.length);
-  for (const o of overrides) headers[o.slice('response-'.length)] = req.query.get(o)!;
+  for (const o of overrides) {
+    const value = req.query.get(o)!;
+    // A header value is ISO-8859-1 text without control characters; S3 refuses anything else (captured answers:
+    // "InvalidArgument: Header value cannot be represented using ISO-8859-1." with ArgumentName/ArgumentValue).
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw invalidArgument('Header value cannot be represented using ISO-8859-1.', o, value);
+    headers[o.slice('response-'.length)] = value;
+  }
 
   if (preconditions(req.headers, object) === 304) {
     const keep = ['etag', 'last-modified', 'x-amz-version-id', 'cache-control', 'expires'];

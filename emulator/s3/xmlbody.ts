@@ -22,7 +22,14 @@ export function parseXmlBody(body: Buffer): XmlNode | undefined {
   const text = body.toString('utf8').trim();
   if (text === '') return undefined;
   if (XMLValidator.validate(text) !== true) throw malformedXml();
-  const parsed = parser.parse(text) as XmlNode;
+  let parsed: XmlNode;
+  try {
+    parsed = parser.parse(text) as XmlNode;
+  } catch {
+    // Well-formed but refused by the parser's safety limits (nesting deeper than 100, DOCTYPE entities,
+    // an element named __proto__): no S3 request body looks like that.
+    throw malformedXml();
+  }
   delete parsed['?xml'];
   return parsed;
 }
