@@ -9,6 +9,12 @@ function port(value: string): number {
   return n;
 }
 
+function classSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 999) throw new InvalidArgumentError('must be a number of students, 1-999.');
+  return n;
+}
+
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds, 0 or more.');
@@ -24,6 +30,8 @@ export function emulatorCommand(): Command {
     .addOption(new Option('--cloudtrail-delivery-seconds <n>', 'seconds between CloudTrail log file deliveries (0 = only on POST /_emulator/cloudtrail/deliver)').default(5).argParser(seconds))
     .addOption(new Option('--cloudtrail-lookup-delay-seconds <n>', 'seconds before a CloudTrail event is visible to LookupEvents').default(0).argParser(seconds))
     .addOption(new Option('--faults <file>', 'inject faults: a JSON file {"seed": N, "rules": [...]}, the body PUT /_emulator/faults takes'))
+    .addOption(new Option('--seed-class <n>', 'seed a simulated class of n student accounts for `kms-lab check` (instructor keys: instructor / instructor)').argParser(classSize))
+    .addOption(new Option('--seed-roster <file>', 'with --seed-class: where to write the class roster CSV').default('class-roster.csv'))
     .addHelpText('after', `
 Credentials: access key "test", secret "test" is the root of account 000000000000.
 Example:
@@ -36,7 +44,7 @@ Fault file example (20 % throttling and 5 % server errors on every service):
                         {"service": "*", "probability": 0.05, "fault": "internalError"}]}
   faults: throttling, internalError, serviceUnavailable, dropConnection, latency (with "latencyMs");
   "operation" (default "*") takes an operation name or a pattern such as "Put*".`)
-    .action(async (opts: { host: string; port: number; region: string; cloudtrailDeliverySeconds: number; cloudtrailLookupDelaySeconds: number; faults?: string }) => {
+    .action(async (opts: { host: string; port: number; region: string; cloudtrailDeliverySeconds: number; cloudtrailLookupDelaySeconds: number; faults?: string; seedClass?: number; seedRoster: string }) => {
       // An unreadable or non-JSON fault file is refused before the port is taken; the rules are checked
       // against the endpoint's services once it runs, and a refusal stops it before it is announced.
       let faults: unknown;
@@ -54,6 +62,16 @@ Fault file example (20 % throttling and 5 % server errors on every service):
         if (code === 'EADDRINUSE') throw new Error(`port ${opts.port} on ${opts.host} is already in use; pick another with --port (0 = any free port).`);
         throw e;
       }
+      // A seeded class exists before the endpoint is announced (and before any fault is injected).
+      let seedNote = '';
+      if (opts.seedClass !== undefined) {
+        try {
+          seedNote = await seedTheClass(running, opts.seedClass, opts.region, opts.seedRoster);
+        } catch (e) {
+          await running.stop();
+          throw new Error(`--seed-class ${opts.seedClass}: ${(e as Error).message}`);
+        }
+      }
       let faultNote = '';
       if (faults !== undefined) {
         try {
@@ -66,7 +84,7 @@ Fault file example (20 % throttling and 5 % server errors on every service):
         }
       }
       // The first line says where the endpoint is (scripts wait for it); anything else comes after.
-      process.stdout.write(`kms-lab emulator listening on ${running.url}\n${faultNote}`);
+      process.stdout.write(`kms-lab emulator listening on ${running.url}\n${seedNote}${faultNote}`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
@@ -77,4 +95,20 @@ Fault file example (20 % throttling and 5 % server errors on every service):
         process.once('SIGTERM', stop);
       });
     });
+}
+
+/** --seed-class: the simulated class (emulator/fixtures/seed-class.ts), loaded only when asked for (it needs the SDK). */
+async function seedTheClass(running: Awaited<ReturnType<typeof startEmulator>>, n: number, region: string, rosterFile: string): Promise<string> {
+  const [{ seedClass, INSTRUCTOR }, { rosterCsv }, { writeFile }, { resolve }] = await Promise.all([
+    import('../emulator/fixtures/seed-class.js'), import('../support/check/roster.js'), import('node:fs/promises'), import('node:path'),
+  ]);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const seeded = await seedClass(running, { students: n, region });
+  const path = resolve(rosterFile);
+  await writeFile(path, rosterCsv(seeded.students));
+  const states = new Map<string, number>();
+  for (const x of seeded.students) states.set(x.state, (states.get(x.state) ?? 0) + 1);
+  return `seeded a class of ${n} simulated students (${[...states].map(([k, v]) => `${v} ${k}`).join(', ')}); roster: ${path}\n`
+    + `instructor (account ${INSTRUCTOR.accountId}): AWS_ACCESS_KEY_ID=${INSTRUCTOR.accessKeyId} AWS_SECRET_ACCESS_KEY=${INSTRUCTOR.secretAccessKey}\n`
+    + `grade it: kms-lab check --target embedded --endpoint ${running.url} --roster ${path}\n`;
 }

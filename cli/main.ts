@@ -1,7 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../emulator/core/version.js';
+import { checkCommand } from './check.command.js';
+import { cleanupCommand } from './cleanup.command.js';
 import { emulatorCommand } from './emulator.command.js';
+import { reportCommand } from './report.command.js';
 import { runCommand } from './run.command.js';
+import { verifyCommand } from './verify.command.js';
 
 export function program(): Command {
   const cmd = new Command('kms-lab')
@@ -11,6 +15,10 @@ export function program(): Command {
     .exitOverride();
   cmd.addCommand(emulatorCommand());
   cmd.addCommand(runCommand());
+  cmd.addCommand(verifyCommand());
+  cmd.addCommand(reportCommand());
+  cmd.addCommand(checkCommand());
+  cmd.addCommand(cleanupCommand());
   return cmd;
 }
 

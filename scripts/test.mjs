@@ -37,7 +37,9 @@ if (!only || only === 'typecheck') {
 
 if (!only || only === 'unit') {
   const files = find('test', '.test.ts');
-  const r = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { capture: true });
+  // Two files at a time: most of the time is spent waiting on spawned processes and sockets, and one at a
+  // time (node's default on 2 cores) keeps the whole run near CI's 15-minute budget.
+  const r = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { capture: true });
   const p = /^ℹ pass (\d+)/m.exec(r.text), f = /^ℹ fail (\d+)/m.exec(r.text);
   passed += Number(p?.[1] ?? 0); failed += Number(f?.[1] ?? 0);
   if (r.code !== 0) { ok = false; if (!f || f[1] === '0') failed++; }

@@ -21,6 +21,15 @@ export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 /** Calls that hang must fail a step, not the whole run. */
 const requestHandler = { connectionTimeout: 5_000, requestTimeout: 60_000 };
 
+/**
+ * The SDK's standard retry mode: it retries exactly what AWS says is retryable — throttling errors
+ * (ThrottlingException, Throttling, SlowDown, RequestLimitExceeded, 429 …), 500/502/503/504, and connection
+ * errors — with exponential backoff and full jitter, and never anything else (AccessDenied, NotFound,
+ * validation errors fail at once). 5 attempts rides out ordinary throttling; a connection may ask for more
+ * (a --chaos run does, so that a 24 % fault rate cannot turn a passing scenario into a failing one).
+ */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 export function makeClients(conn: Connection, credentials: Credentials | undefined = conn.credentials): AwsClients {
   const common = {
     region: conn.region,
@@ -28,14 +37,16 @@ export function makeClients(conn: Connection, credentials: Credentials | undefin
     // Only the provisioner uses the profile; actors carry their own assumed-role credentials.
     ...(credentials ? { credentials } : { profile: conn.profile }),
     requestHandler,
+    retryMode: 'standard',
+    maxAttempts: conn.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
   };
   const kms = new KMSClient(common);
   const s3 = new S3Client({ ...common, forcePathStyle: conn.forcePathStyle });
   const sts = new STSClient(common);
   const iam = new IAMClient(common);
-  // The CloudTrail poller retries itself with backoff and honours ThrottlingException across scenarios,
-  // so the SDK must not hide throttling behind its own retries.
-  const cloudtrail = new CloudTrailClient({ ...common, maxAttempts: 1 });
+  // The same standard retries: CreateTrail and friends must survive throttling too. The CloudTrail poller still
+  // sees a throttle that outlasts them (ThrottlingException after the last attempt) and then pauses every poller.
+  const cloudtrail = new CloudTrailClient(common);
   return {
     kms, s3, sts, iam, cloudtrail,
     destroy() {

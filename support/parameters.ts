@@ -21,6 +21,12 @@ export interface LabParameters {
   cloudTrailDeadlineSeconds?: number;
   /** e.g. "+cloudtrail.digest,-iam.enforcement"; see capabilities.ts. */
   capabilities?: string;
+  /** embedded only: a chaos profile (support/chaos.ts) installed as fault rules in the emulator the run starts. */
+  chaos?: string;
+  /** The chaos profile's PRNG seed, so a chaos run can be repeated. */
+  chaosSeed?: number;
+  /** Where each worker appends what it creates and removes (reports/<run-id>/created-resources.ndjson). */
+  resourceLog?: string;
 }
 
 /** Short, lowercase, sortable by time, unique enough per run; valid inside S3 bucket and IAM role names. */
@@ -61,5 +67,8 @@ export function labParameters(raw: unknown, env: NodeJS.ProcessEnv = process.env
     runId,
     cloudTrailDeadlineSeconds: deadlineSeconds,
     capabilities: str('capabilities', 'KMS_LAB_CAPABILITIES'),
+    chaos: str('chaos'),
+    chaosSeed: p.chaosSeed === undefined ? undefined : Number(p.chaosSeed),
+    resourceLog: str('resourceLog'),
   };
 }

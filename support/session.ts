@@ -1,6 +1,6 @@
 import { provisionActors, provisioner, type Actor, type ActorName, type Provisioner } from './actors.js';
 import { labParameters, type LabParameters } from './parameters.js';
-import { cleanupFailureMessage, ResourceTracker } from './resources.js';
+import { cleanupFailureMessage, recordResourcesTo, ResourceTracker } from './resources.js';
 import { targetFor } from './targets/index.js';
 import type { RunningTarget } from './targets/types.js';
 
@@ -27,6 +27,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 export async function openSession(rawParameters: unknown): Promise<LabSession> {
   if (current) return current;
   const params = labParameters(rawParameters);
+  if (params.resourceLog) recordResourcesTo(params.resourceLog, { runId: params.runId, region: params.region });
   const target = await targetFor(params.target).start({ params, log });
   const worker = process.env.CUCUMBER_WORKER_ID ?? '0';
   const runResources = new ResourceTracker();

@@ -13,6 +13,7 @@ Feature: 2. A CloudTrail trail that keeps the evidence
     When "administrator" creates the trail "myTrail" delivering to "trail-logs"
     Then it is refused with "InsufficientS3BucketPolicyException" and the message "Incorrect S3 bucket policy is detected for bucket: {bucket:trail-logs}"
 
+  @cis:3.2 @cis:3.8 @cis:3.9 @config:cloudtrail-enabled @config:cloud-trail-log-file-validation-enabled @config:cloudtrail-s3-dataevents-enabled
   Scenario: With CloudTrail's bucket policy the trail records management, S3 data and Insights events
     Given "administrator" has let CloudTrail deliver the logs of "myTrail" to "trail-logs"
     When "administrator" creates the trail "myTrail" delivering to "trail-logs" with log file validation

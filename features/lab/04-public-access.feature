@@ -14,7 +14,7 @@ Feature: 4. The public URL of an SSE-KMS object is refused
     Then it succeeds
     And they get back the image they uploaded, decrypted
 
-  @requires:iam.enforcement
+  @requires:iam.enforcement @config:s3-bucket-public-read-prohibited
   Scenario: An anonymous visitor opening the object URL is refused
     When an anonymous visitor opens the object URL of "image.png" in "lab-data"
     Then the visitor is refused with HTTP 403 "AccessDenied"

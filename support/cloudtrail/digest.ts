@@ -33,6 +33,8 @@ export function publicKeyFrom(value: Uint8Array): KeyObject {
 export interface DigestVerification {
   digest: string;
   logFile: string;
+  /** The log file's SHA-256 as the digest (CloudTrail) gives it: what the evidence bundle records for it. */
+  logFileSha256?: string;
   publicKeyFingerprint?: string;
   signatureValid: boolean;
   logFileHashValid: boolean;
@@ -67,5 +69,5 @@ export async function verifyDigestFor(opts: { digest: DigestFile; logFileKey: st
     logFileHashValid = createHash('sha256').update(raw).digest('hex') === entry.hashValue;
     if (!logFileHashValid) problems.push(`the SHA-256 of ${logFileKey} differs from the digest's hashValue`);
   }
-  return { digest: d.key, logFile: logFileKey, publicKeyFingerprint: d.digestPublicKeyFingerprint, signatureValid, logFileHashValid, problems };
+  return { digest: d.key, logFile: logFileKey, logFileSha256: entry?.hashValue, publicKeyFingerprint: d.digestPublicKeyFingerprint, signatureValid, logFileHashValid, problems };
 }

@@ -7,6 +7,12 @@ export type Envelope = Parameters<NonNullable<Parameters<typeof runCucumber>[2]>
 const RANK: Record<string, number> = { UNKNOWN: 0, PASSED: 1, SKIPPED: 2, PENDING: 3, UNDEFINED: 4, AMBIGUOUS: 5, FAILED: 6 };
 
 export const SKIP_REASON_PREFIX = 'Skipped on target';
+/** A read-only check with nothing to judge (e.g. "every trail …" in an account without trails) says so and skips. */
+export const NOT_APPLICABLE_PREFIX = 'Not applicable:';
+
+export function isSkipReason(body: string): boolean {
+  return body.startsWith(SKIP_REASON_PREFIX) || body.startsWith(NOT_APPLICABLE_PREFIX);
+}
 
 export interface ScenarioResult {
   name: string;
@@ -45,7 +51,7 @@ export class Tally {
       const id = e.testStepFinished.testCaseStartedId;
       const status = String(e.testStepFinished.testStepResult.status);
       if ((RANK[status] ?? 0) >= (RANK[this.worst.get(id) ?? 'UNKNOWN'] ?? 0)) this.worst.set(id, status);
-    } else if (e.attachment?.testCaseStartedId && e.attachment.mediaType === 'text/plain' && e.attachment.body.startsWith(SKIP_REASON_PREFIX)) {
+    } else if (e.attachment?.testCaseStartedId && e.attachment.mediaType === 'text/plain' && isSkipReason(e.attachment.body)) {
       this.reasons.set(e.attachment.testCaseStartedId, e.attachment.body);
     } else if (e.testCaseFinished && !e.testCaseFinished.willBeRetried) {
       const testCaseId = this.started.get(e.testCaseFinished.testCaseStartedId);

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { ALL_CAPABILITIES, applyCapabilityOverride } from '../capabilities.js';
+import { CHAOS_MAX_ATTEMPTS, chaosConfig, DEFAULT_CHAOS_SEED } from '../chaos.js';
 import { pathStyleUrl, type RunningTarget, type StartOptions, type Target } from './types.js';
 
 /** The emulator's bootstrap root (account 000000000000); see emulator/identity/store.ts. */
@@ -20,15 +21,27 @@ export const embeddedTarget: Target = {
       // Imported lazily so that other targets never load the emulator.
       const { startEmulator } = await import('../../emulator/server.js');
       const running = await startEmulator({ port: 0, region: params.region });
+      if (params.chaos) {
+        // Installed once, here, by whoever starts the emulator; --parallel workers attach and inherit the rules.
+        const { configureFaults } = await import('../../emulator/faults/index.js');
+        const status = configureFaults(running.emulator, chaosConfig(params.chaos, params.chaosSeed ?? DEFAULT_CHAOS_SEED));
+        log(`kms-lab: chaos profile "${params.chaos}" on, seed ${status.seed}: ${status.rules.map((r) => `${r.fault} ${Math.round(r.probability * 100)} % on ${r.service}`).join(', ')}`);
+      }
       endpoint = running.url;
-      stop = () => running.stop();
+      stop = async () => {
+        if (params.chaos) {
+          const st = running.emulator.faults.status();
+          log(`kms-lab: chaos (seed ${st.seed}): ${st.rules.reduce((n, r) => n + r.fired, 0)} of ${st.requests} requests failed on purpose (${st.rules.map((r) => `${r.fault} ${r.fired}`).join(', ')})`);
+        }
+        await running.stop();
+      };
       log(`kms-lab: embedded emulator listening on ${endpoint}`);
     }
     const base = endpoint;
     return {
       name: 'embedded',
       description: `embedded emulator at ${base}`,
-      connection: { endpoint: base, region: params.region, forcePathStyle: true, credentials: ROOT },
+      connection: { endpoint: base, region: params.region, forcePathStyle: true, credentials: ROOT, ...(params.chaos ? { maxAttempts: CHAOS_MAX_ATTEMPTS } : {}) },
       capabilities: applyCapabilityOverride(new Set(ALL_CAPABILITIES), params.capabilities),
       capabilityNotes: {},
       // Delivery is flushed on demand, so CloudTrail answers within seconds.

@@ -10,6 +10,8 @@ export interface Connection {
   /** Local endpoints are one host, so buckets go in the path, not the host name. */
   forcePathStyle: boolean;
   credentials?: AwsCredentialIdentity;
+  /** The SDK's maxAttempts (standard retry mode); see clients.ts. */
+  maxAttempts?: number;
 }
 
 export interface Timing {
