@@ -1,18 +1,9 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseShard, type Shard } from '../support/check/roster.js';
-import { region, url } from './options.js';
+import { region, url, wholeNumber } from './options.js';
 
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('must be a whole number 1-64.');
-  return n;
-}
-
-function students(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 999) throw new InvalidArgumentError('must be a number of students, 1-999.');
-  return n;
-}
+const concurrency = wholeNumber(1, 64);
+const students = wholeNumber(1, 999, 'a number of students,');
 
 function shard(value: string): Shard {
   try {

@@ -1,19 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configureFaults, FaultConfigError, readFaultsFile } from '../emulator/faults/index.js';
 import { startEmulator } from '../emulator/server.js';
-import { region } from './options.js';
+import { region, wholeNumber } from './options.js';
 
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number 0-65535 (0 picks a free port).');
-  return n;
-}
-
-function classSize(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 999) throw new InvalidArgumentError('must be a number of students, 1-999.');
-  return n;
-}
+const port = wholeNumber(0, 65535, 'a port number', ' (0 picks a free port)');
+const classSize = wholeNumber(1, 999, 'a number of students,');
 
 function seconds(value: string): number {
   const n = Number(value);

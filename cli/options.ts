@@ -21,3 +21,12 @@ export function url(value: string): string {
     throw new InvalidArgumentError('must be an http(s) URL such as http://127.0.0.1:4566.');
   }
 }
+
+/** A parser for a whole number in [min, max]; `what` names it in the refusal, e.g. 'a port number'. */
+export function wholeNumber(min: number, max: number, what = 'a whole number', note = ''): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`must be ${what} ${min}-${max}${note}.`);
+    return n;
+  };
+}

@@ -1,42 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CHAOS_PROFILES } from '../support/chaos.js';
-import { TARGET_NAMES, type TargetName } from '../support/parameters.js';
-import { accountId, region, url } from './options.js';
+import { TARGET_NAMES } from '../support/parameters.js';
+import type { RunLabOptions } from '../support/runner/run-lab.js';
+import { accountId, region, url, wholeNumber } from './options.js';
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('must be a whole number 0-64 (0 = serial).');
-  return n;
-}
+const workers = wholeNumber(0, 64, 'a whole number', ' (0 = serial)');
+const seed = wholeNumber(0, 0xffffffff);
 
-interface RunCommandOptions {
-  target: TargetName;
-  endpoint?: string;
-  tags?: string;
-  parallel: number;
-  region?: string;
-  profile?: string;
-  allowAccount?: string;
-  reportDir: string;
-  signWith?: string;
-  createSigningKey?: boolean;
+/** What commander parses: the runner's options, but the signing key as a file and --chaos without a profile as `true`. */
+type RunCommandOptions = Omit<RunLabOptions, 'paths' | 'signingKeyPem' | 'chaos'> & {
   signingKey?: string;
-  redactAccountIds?: boolean;
   compliance?: boolean;
   chaos?: string | true;
-  chaosSeed?: number;
-}
+};
 
 function chaosProfile(value: string): string {
   if (!(value in CHAOS_PROFILES)) throw new InvalidArgumentError(`must be one of ${Object.keys(CHAOS_PROFILES).join(', ')}.`);
   return value;
-}
-
-function seed(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be a whole number 0-4294967295.');
-  return n;
 }
 
 /** The lab's features; with --compliance, also the read-only compliance checks of the account. */
@@ -57,7 +38,7 @@ export function runCommand(): Command {
     .addOption(new Option('--target <target>', 'where the AWS endpoint is').choices([...TARGET_NAMES]).default('embedded'))
     .addOption(new Option('--endpoint <url>', 'an already running endpoint (embedded emulator, LocalStack, moto; for aws: an override)').argParser(url))
     .addOption(new Option('--tags <expr>', 'Cucumber tag expression selecting scenarios, e.g. "@kms and not @cloudtrail"'))
-    .addOption(new Option('--parallel <n>', 'worker processes (0 = serial)').default(0).argParser(positiveInt))
+    .addOption(new Option('--parallel <n>', 'worker processes (0 = serial)').default(0).argParser(workers))
     .addOption(new Option('--region <region>', 'AWS region (aws: default from AWS_REGION/AWS_DEFAULT_REGION, else us-east-1)').argParser(region))
     .addOption(new Option('--profile <profile>', 'aws: the shared config/SSO profile to use'))
     .addOption(new Option('--allow-account <id>', 'aws: the account the lab may provision in; must equal the caller\'s account').argParser(accountId))
