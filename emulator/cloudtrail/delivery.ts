@@ -126,6 +126,10 @@ export class Delivery {
       sourceArn: t.arn,
       sourceAccount: t.accountId,
       sseKmsKeyId: extra.kms ? t.kmsKeyId : undefined,
+      // CloudTrail asks KMS with its own context beside S3's, so key policies can scope CloudTrail to the
+      // account's trails: "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:ACCT:trail/*"
+      // (CloudTrail User Guide, create-kms-key-policy-for-cloudtrail).
+      sseKmsEncryptionContext: extra.kms && t.kmsKeyId ? { 'aws:cloudtrail:arn': t.arn } : undefined,
     });
   }
 

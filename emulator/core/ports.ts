@@ -59,6 +59,8 @@ export interface S3Port {
     sourceArn?: string;
     sourceAccount?: string;
     sseKmsKeyId?: string;
+    /** Added to S3's own `aws:s3:arn` context when SSE-KMS is used (CloudTrail: `aws:cloudtrail:arn`). */
+    sseKmsEncryptionContext?: Record<string, string>;
   }): void;
   /** Reads an object's bytes regardless of policy (for the emulator's own use, e.g. digest chaining). */
   readObject(bucket: string, key: string): { body: Buffer; metadata: Record<string, string> } | undefined;

@@ -58,7 +58,9 @@ export function createS3Port(emulator: Emulator, state: S3State): S3Port {
       const ownerId = canonicalIdOf(bucket.ownerAccountId);
       const acl = req.acl ? cannedAcl(req.acl, ownerId, ownerId) : undefined;
       if (acl) admitAcl(bucket, acl);
-      const plan = planEncryption(ctx, req.sseKmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: req.sseKmsKeyId } : {}, bucket);
+      const pairs = req.sseKmsEncryptionContext;
+      const context = pairs ? { header: Buffer.from(JSON.stringify(pairs)).toString('base64'), pairs } : undefined;
+      const plan = planEncryption(ctx, req.sseKmsKeyId ? { algorithm: 'aws:kms', kmsKeyId: req.sseKmsKeyId, ...(context ? { context } : {}) } : {}, bucket);
       const sealed = seal(ctx, state, bucket, req.key, plan, req.body);
       const object: S3Object = {
         key: req.key,

@@ -41,6 +41,27 @@ describe('log file delivery', () => {
     assert.equal(gdk.sourceIPAddress, 'cloudtrail.amazonaws.com');
   });
 
+  it("SSE-KMS log files carry CloudTrail's aws:cloudtrail:arn encryption context, which AWS's documented key policy requires", async () => {
+    // The CloudTrail User Guide's key policy statement (create-kms-key-policy-for-cloudtrail) scopes the
+    // service to the account's trails through this encryption context key.
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+        { Sid: 'Allow CloudTrail to encrypt logs', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*',
+          Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': [`arn:aws:cloudtrail:*:${ACCOUNT}:trail/*`] } } },
+      ],
+    };
+    const { KeyMetadata } = await kmsAs(r).send(new CreateKeyCommand({ Policy: JSON.stringify(policy) }));
+    const trailArn = await loggingTrail(r, { name: 'scoped-kms-trail', bucket: 'scoped-kms-logs', kmsKeyId: KeyMetadata!.Arn! });
+    const report = await deliver(r);
+    assert.deepEqual(report.errors.filter((e) => e.trailArn === trailArn), []);
+    const file = report.logFiles.find((f) => f.trailArn === trailArn)!;
+    assert.ok(file, 'a log file was delivered under the scoped key policy');
+    const records = await readLogFile(r, 'scoped-kms-logs', file.key);
+    assert.ok(records.length > 0);
+  });
+
   it('S3KeyPrefix puts log files under <prefix>/AWSLogs/', async () => {
     await s3As(r).send(new CreateBucketCommand({ Bucket: 'prefixed-logs' }));
     await s3As(r).send(new PutBucketPolicyCommand({ Bucket: 'prefixed-logs', Policy: cloudTrailBucketPolicy('prefixed-logs', ACCOUNT, undefined, 'audit') }));
