@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseAge } from '../support/cleanup/index.js';
+import { parseAge } from '../support/cleanup/age.js';
 import { TARGET_NAMES, type TargetName } from '../support/parameters.js';
 import type { Connection } from '../support/targets/types.js';
 import { accountId, region, url } from './options.js';

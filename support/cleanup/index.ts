@@ -12,6 +12,8 @@ import { emptyAndDelete } from '../lab/s3.js';
 import { errorCode } from '../retry.js';
 import { isGone, leftovers, RUN_ID_TAG, type CleanupResult, type ResourceLogEntry } from '../resources.js';
 
+export { parseAge } from './age.js';
+
 /**
  * `kms-lab cleanup`: finds what kms-lab runs left behind in the caller's account and region — only resources
  * tagged kms-lab:run-id, and only the selected run's (or runs older than a cut-off) — and deletes them.
@@ -56,13 +58,6 @@ export function selects(sel: Selector, tagValue: string | undefined): boolean {
     return started !== undefined && (sel.now ?? new Date()).getTime() - started.getTime() > sel.olderThanMs;
   }
   return false;
-}
-
-/** "24h", "90m", "7d", "3600s" → milliseconds. */
-export function parseAge(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(text.trim());
-  if (!m) throw new Error(`"${text}" is not an age; use e.g. 90m, 24h or 7d.`);
-  return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 export interface Discovery {
