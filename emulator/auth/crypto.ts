@@ -51,6 +51,18 @@ export async function hmacSigner(
   region: string,
   service: string,
 ): Promise<(stringToSign: string) => string> {
-  const key = await getSigningKey(NodeSha256, { accessKeyId, secretAccessKey }, shortDate, region, service);
-  return (stringToSign) => createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  // smithy's own cache still computes an HMAC per call to build its cache key: keep the derived keys here.
+  const id = `${shortDate}\n${region}\n${service}\n${accessKeyId}\n${secretAccessKey}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = Buffer.from(await getSigningKey(NodeSha256, { accessKeyId, secretAccessKey }, shortDate, region, service));
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  const signingKey = key;
+  return (stringToSign) => createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
+
+/** Derived signing keys by date, region, service and credentials (a key is valid for one day's scope). */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 1000;

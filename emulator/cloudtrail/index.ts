@@ -1,4 +1,5 @@
 import type { Emulator } from '../core/emulator.js';
+import { AwsError } from '../core/errors.js';
 import type { RpcService } from '../core/service.js';
 import { operations, READ_ONLY } from './api.js';
 import type { DeliveryReport } from './delivery.js';
@@ -53,6 +54,15 @@ export function registerCloudTrail(emulator: Emulator): CloudTrailState {
     };
   };
   emulator.adminRoutes.set('POST /_emulator/cloudtrail/deliver', () => deliver('admin'));
+  // LookupEvents' rate limit (AWS: 2 per second per account and Region); {"perSecond": 0} lifts it (benchmarks).
+  emulator.adminRoutes.set('POST /_emulator/cloudtrail/lookup-rate', (body) => {
+    const rate = body.perSecond;
+    if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+      throw new AwsError('ValidationError', 'perSecond must be a number of LookupEvents requests per second, 0 or more (0 = no limit).');
+    }
+    state.lookupLimiter.setRate(rate);
+    return { perSecond: rate };
+  });
 
   const seconds = emulator.config.cloudtrailDeliverySeconds;
   if (seconds > 0) {

@@ -105,7 +105,10 @@ export function lookupEvents(store: EventStore, accountId: string, region: strin
   };
   const page: StoredEvent[] = [];
   let more = false;
-  for (const e of store.newestFirst(accountId, region)) {
+  // The store walks only the events with the attribute's value, newest first from the page's start.
+  const walk = store.newestFirst(accountId, region, { attr, end, before: cursor ? { t: cursor.t, s: cursor.s } : undefined });
+  for (const e of walk) {
+    if (e.time.getTime() < from) break;
     if (!matches(e)) continue;
     if (page.length === max) { more = true; break; }
     page.push(e);

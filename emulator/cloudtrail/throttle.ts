@@ -10,10 +10,17 @@ import { performance } from 'node:perf_hooks';
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rate: number, private readonly now: () => number = () => performance.now()) {}
+  constructor(private rate: number, private readonly now: () => number = () => performance.now()) {}
+
+  /** Changes the rate (0 = no limit) and refills every bucket. */
+  setRate(rate: number): void {
+    this.rate = rate;
+    this.buckets.clear();
+  }
 
   /** Takes one token; false when the caller is over the rate. */
   take(key: string): boolean {
+    if (this.rate === 0) return true;
     const t = this.now();
     const b = this.buckets.get(key) ?? { tokens: this.rate, at: t };
     b.tokens = Math.min(this.rate, b.tokens + ((t - b.at) / 1000) * this.rate);

@@ -133,11 +133,11 @@ export class IdentityStore {
     const holder = this.policyHolder(p);
     if (!holder) return [];
     const out: NamedPolicy[] = [];
-    for (const [name, doc] of holder.inlinePolicies) out.push({ name, document: JSON.parse(doc) as PolicyDocument });
+    for (const [name, doc] of holder.inlinePolicies) out.push({ name, document: parsedPolicy(doc) });
     for (const arn of holder.attachedPolicies) {
       const mp = this.managedPolicy(arn);
       const v = mp?.versions.find((x) => x.isDefaultVersion);
-      if (mp && v) out.push({ name: arn, document: JSON.parse(v.document) as PolicyDocument });
+      if (mp && v) out.push({ name: arn, document: parsedPolicy(v.document) });
     }
     return out;
   }
@@ -169,6 +169,28 @@ export class IdentityStore {
     if (kind === 'role') return [...account.roles.values()].some((r) => r.arn === arn);
     return account.roles.has(rest.split('/')[0]);
   }
+}
+
+/**
+ * Policy documents are stored as text and evaluated on every request: parse each text once. The parsed
+ * documents are shared and frozen (the evaluator only reads them).
+ */
+const parsedPolicies = new Map<string, PolicyDocument>();
+function parsedPolicy(text: string): PolicyDocument {
+  let doc = parsedPolicies.get(text);
+  if (!doc) {
+    doc = deepFreeze(JSON.parse(text) as PolicyDocument);
+    if (parsedPolicies.size >= 1000) parsedPolicies.clear();
+    parsedPolicies.set(text, doc);
+  }
+  return doc;
+}
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
 }
 
 export function rootPrincipal(accountId: string, accessKeyId?: string): Principal {

@@ -57,13 +57,19 @@ export function registerKms(emulator: Emulator): KmsStore {
   const store = emulator.track(new KmsStore());
   const operations: Record<string, Operation> = {};
   for (const [name, fn] of Object.entries(OPERATIONS)) {
-    operations[name] = (input: Record<string, unknown>, ctx) => {
+    operations[name] = async (input: Record<string, unknown>, ctx) => {
       // What reaches CloudTrail if the request fails before the operation says more (never secrets: audit.ts).
       ctx.audit.requestParameters = requestParameters(input);
       validateInput(name, input);
       checkGrantTokens(input);
       store.tick(ctx.now);
-      return fn(input, { ctx, store });
+      // Operations that may change a key's state, deletion date or rotation make the next tick look again.
+      if (READ_ONLY.has(name)) return fn(input, { ctx, store });
+      try {
+        return await fn(input, { ctx, store });
+      } finally {
+        store.changed();
+      }
     };
   }
   emulator.register({

@@ -24,11 +24,22 @@ export class KmsStore implements StatefulService {
   private readonly byId = new Map<string, KmsKey>();
   /** Ids of keys whose deletion completed: their ciphertexts get AWS's "refers to a customer master key that does not exist". */
   private readonly deleted = new Set<string>();
+  /**
+   * Epoch ms before which tick() has nothing to do: the earliest deletion or rotation date it saw. Every
+   * request calls tick(), so without this it would look at every key of every account on every call.
+   */
+  private quietUntil = -Infinity;
 
   reset(): void {
     this.regions.clear();
     this.byId.clear();
     this.deleted.clear();
+    this.changed();
+  }
+
+  /** A key's state, deletion date or rotation changed: the next tick() looks at every key again. */
+  changed(): void {
+    this.quietUntil = -Infinity;
   }
 
   region(accountId: string, region: string): RegionState {
@@ -49,6 +60,7 @@ export class KmsStore implements StatefulService {
   addKey(key: KmsKey): void {
     this.region(key.accountId, key.region).keys.set(key.keyId, key);
     this.byId.set(key.keyId, key);
+    this.changed();
   }
 
   keyById(keyId: string): KmsKey | undefined {
@@ -81,6 +93,8 @@ export class KmsStore implements StatefulService {
 
   /** Applies what the passage of time does to keys: scheduled deletions and automatic rotations. */
   tick(now: Date): void {
+    if (now.getTime() < this.quietUntil) return;
+    let next = Infinity;
     for (const key of [...this.byId.values()]) {
       if (key.state === 'PendingDeletion' && key.deletionDate && key.deletionDate.getTime() <= now.getTime()) {
         this.deleteKey(key);
@@ -93,7 +107,10 @@ export class KmsStore implements StatefulService {
         key.materials.push(newMaterial(rot.nextRotationDate, 32, 'AUTOMATIC'));
         rot.nextRotationDate = new Date(rot.nextRotationDate.getTime() + rot.periodInDays * DAY_MS);
       }
+      if (key.state === 'PendingDeletion' && key.deletionDate) next = Math.min(next, key.deletionDate.getTime());
+      if (rot.enabled && rot.nextRotationDate && key.state === 'Enabled') next = Math.min(next, rot.nextRotationDate.getTime());
     }
+    this.quietUntil = next;
   }
 }
 

@@ -72,25 +72,38 @@ export function principalKeys(p: Principal): Record<string, ContextValue | undef
 }
 
 export function buildContext(req: AuthzRequest, now: Date = new Date()): RequestContext {
+  // Most requests read few keys (or none): values are normalised when first read, not up front.
+  const raw = new Map<string, ContextValue>();
   const entries = new Map<string, { values: string[]; multi: boolean }>();
   const put = (source: Record<string, ContextValue | undefined>): void => {
-    for (const [key, value] of Object.entries(source)) {
+    for (const key in source) {
+      const value = source[key];
       // undefined means "not supplied": it never hides a value the engine derived.
       if (value === undefined) continue;
-      entries.set(key.toLowerCase(), normalize(value));
+      raw.set(key.toLowerCase(), value);
     }
   };
   put({ 'aws:CurrentTime': now, 'aws:EpochTime': Math.floor(now.getTime() / 1000) });
   put(principalKeys(req.principal));
   if (req.context) put(req.context);
+  const entry = (key: string): { values: string[]; multi: boolean } | undefined => {
+    const k = key.toLowerCase();
+    let e = entries.get(k);
+    if (!e) {
+      const value = raw.get(k);
+      if (value === undefined) return undefined;
+      entries.set(k, (e = normalize(value)));
+    }
+    return e;
+  };
 
   return {
     values(key) {
-      const e = entries.get(key.toLowerCase());
+      const e = entry(key);
       return e && e.values.length > 0 ? e.values : undefined;
     },
     single(key) {
-      const e = entries.get(key.toLowerCase());
+      const e = entry(key);
       return e && !e.multi && e.values.length === 1 ? e.values[0] : undefined;
     },
   };
