@@ -50,7 +50,8 @@ export function CreateAlias(input: KmsInput, k: KmsCall): Record<string, never> 
   return {};
 }
 
-export function UpdateAlias(input: KmsInput, k: KmsCall): Record<string, never> {
+/** UpdateAlias/DeleteAlias: the named alias of the caller's account and region, which IAM must let them change. */
+function existingAlias(input: KmsInput, k: KmsCall, action: 'UpdateAlias' | 'DeleteAlias') {
   k.ctx.audit.requestParameters = requestParameters(input);
   const name = str(input, 'AliasName') ?? '';
   checkAliasName(name);
@@ -58,7 +59,12 @@ export function UpdateAlias(input: KmsInput, k: KmsCall): Record<string, never> 
   const aliases = k.store.region(k.ctx.principal.accountId, k.ctx.region).aliases;
   const alias = aliases.get(name);
   if (!alias) throw aliasNotFound(arn);
-  authorizeIdentity(k, 'UpdateAlias', arn);
+  authorizeIdentity(k, action, arn);
+  return { name, aliases, alias };
+}
+
+export function UpdateAlias(input: KmsInput, k: KmsCall): Record<string, never> {
+  const { name, aliases, alias } = existingAlias(input, k, 'UpdateAlias');
   const current = resolveKey(k, alias.TargetKeyId, { aliases: false, crossAccount: false }).key;
   target(k, current.keyId, { action: 'UpdateAlias' });
   const { key: next } = target(k, str(input, 'TargetKeyId'), { action: 'UpdateAlias' });
@@ -73,14 +79,7 @@ export function UpdateAlias(input: KmsInput, k: KmsCall): Record<string, never> 
 }
 
 export function DeleteAlias(input: KmsInput, k: KmsCall): Record<string, never> {
-  k.ctx.audit.requestParameters = requestParameters(input);
-  const name = str(input, 'AliasName') ?? '';
-  checkAliasName(name);
-  const { arn } = aliasTarget(k, name);
-  const aliases = k.store.region(k.ctx.principal.accountId, k.ctx.region).aliases;
-  const alias = aliases.get(name);
-  if (!alias) throw aliasNotFound(arn);
-  authorizeIdentity(k, 'DeleteAlias', arn);
+  const { name, aliases, alias } = existingAlias(input, k, 'DeleteAlias');
   target(k, alias.TargetKeyId, { action: 'DeleteAlias' });
   aliases.delete(name);
   return {};
