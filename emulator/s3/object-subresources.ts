@@ -1,37 +1,20 @@
 import type { WireResponse } from '../protocols/wire.js';
 import type { XmlValue } from '../protocols/xml.js';
-import { authorize, mayDo } from './access.js';
+import { authorize } from './access.js';
 import { admitAcl, aclXml, requestedAcl } from './bucket-config.js';
 import { empty, httpDate, requireBucket, xml, type S3Call } from './call.js';
-import { accessDenied, invalidArgument, noSuchKey } from './errors.js';
+import { invalidArgument } from './errors.js';
 import { header } from './router.js';
-import { bucketArn, objectArn, parseCustomerKey, recoverDataKey } from './sse.js';
+import { objectArn, parseCustomerKey, recoverDataKey } from './sse.js';
 import type { Bucket, S3Object } from './state.js';
 import { parseTagging, taggingXml } from './tags.js';
-import { find } from './versions.js';
+import { existingObject } from './objects.js';
 import { parseXmlBody } from './xmlbody.js';
 
 /** GetObjectAttributes, object tagging, object ACLs. */
 
 /** The object a sub-resource call names: authorised first, then NoSuchKey (or 403 without s3:ListBucket). */
-function target(call: S3Call, bucket: Bucket, action: string): S3Object {
-  const key = call.target.key!;
-  const versionId = call.req.query.get('versionId') ?? undefined;
-  let object: S3Object | undefined;
-  let lookupError: unknown;
-  try {
-    object = find(bucket, key, versionId);
-  } catch (e) {
-    lookupError = e;
-  }
-  authorize(call.ctx, { bucket, action, resource: objectArn(bucket.name, key), ...(object ? { object } : {}) });
-  if (lookupError) throw lookupError;
-  if (!object || object.deleteMarker) {
-    if (!mayDo(call.ctx, { bucket, action: 's3:ListBucket', resource: bucketArn(bucket.name) })) throw accessDenied();
-    throw noSuchKey(key);
-  }
-  return object;
-}
+const target = (call: S3Call, bucket: Bucket, action: string): S3Object => existingObject(call, bucket, action);
 
 const ATTRIBUTES = new Set(['ETag', 'Checksum', 'ObjectParts', 'StorageClass', 'ObjectSize']);
 

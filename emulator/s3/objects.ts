@@ -194,8 +194,15 @@ export function preconditions(h: S3Call['req']['headers'], object: S3Object, pre
   return undefined;
 }
 
-/** The object a read names, or AWS's answer: NoSuchKey only for callers who may list the bucket, else 403. */
-function readable(call: S3Call, bucket: Bucket, action: string): S3Object {
+/**
+ * The object a call names, authorised for `action` before the caller may learn whether it exists: then
+ * NoSuchKey only for callers who may list the bucket, else 403 ("If you don't have the s3:ListBucket
+ * permission, Amazon S3 returns an HTTP status code 403 Access Denied", S3 API reference, GetObject).
+ * `versionedAction` names the action for a versionId request; `deleteMarkerVersion` refuses reading a delete
+ * marker by version id, as GetObject/HeadObject do.
+ */
+export function existingObject(call: S3Call, bucket: Bucket, action: string,
+  opts: { versionedAction?: string; deleteMarkerVersion?: boolean } = {}): S3Object {
   const key = call.target.key!;
   const versionId = call.req.query.get('versionId') ?? undefined;
   let object: S3Object | undefined;
@@ -205,16 +212,20 @@ function readable(call: S3Call, bucket: Bucket, action: string): S3Object {
   } catch (e) {
     lookupError = e;
   }
-  authorize(call.ctx, { bucket, action: versionId ? `${action}Version` : action, resource: objectArn(bucket.name, key), ...(object ? { object } : {}) });
+  const authorized = versionId && opts.versionedAction ? opts.versionedAction : action;
+  authorize(call.ctx, { bucket, action: authorized, resource: objectArn(bucket.name, key), ...(object ? { object } : {}) });
   if (lookupError) throw lookupError;
   if (!object || object.deleteMarker) {
-    // "If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied" (S3 API reference, GetObject).
     if (!mayDo(call.ctx, { bucket, action: 's3:ListBucket', resource: bucketArn(bucket.name) })) throw accessDenied();
-    if (object?.deleteMarker && versionId) throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: call.req.method, ResourceType: 'DeleteMarker' });
+    if (object?.deleteMarker && versionId && opts.deleteMarkerVersion)
+      throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: call.req.method, ResourceType: 'DeleteMarker' });
     throw noSuchKey(key);
   }
   return object;
 }
+
+const readable = (call: S3Call, bucket: Bucket, action: string): S3Object =>
+  existingObject(call, bucket, action, { versionedAction: `${action}Version`, deleteMarkerVersion: true });
 
 const OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
 
