@@ -1,8 +1,4 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ROOT_DIR } from './lib/procs.js';
+import { timedCli } from './lib/cli-run.js';
 import { log, median } from './lib/stats.js';
 
 /**
@@ -12,30 +8,10 @@ import { log, median } from './lib/stats.js';
 export interface ClassRun { wallMs: number; peakRssBytes?: number; summary?: string; exitCode: number }
 export interface ClassResult { students: number; runs: ClassRun[]; medianWallMs: number; maxPeakRssBytes?: number; command: string }
 
-function once(students: number): Promise<ClassRun> {
-  const out = mkdtempSync(join(tmpdir(), 'kms-lab-bench-class-'));
-  const t0 = performance.now();
-  const child = spawn(process.execPath, ['bin/kms-lab.mjs', 'check', '--target', 'embedded', '--seed-class', String(students), '--out', out], {
-    cwd: ROOT_DIR, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  let peak = 0;
-  child.stdout.on('data', (d: Buffer) => (text += d));
-  child.stderr.on('data', (d: Buffer) => (text += d));
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) * 1024);
-    } catch { /* exited */ }
-  }, 50);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const wallMs = performance.now() - t0;
-      rmSync(out, { recursive: true, force: true });
-      resolve({ wallMs, peakRssBytes: peak || undefined, summary: /^\d+ students: .*$/m.exec(text)?.[0], exitCode: code ?? 1 });
-    });
-  });
+async function once(students: number): Promise<ClassRun> {
+  const { wallMs, peakRssBytes, output, exitCode } = await timedCli('kms-lab-bench-class-',
+    (out) => ['check', '--target', 'embedded', '--seed-class', String(students), '--out', out]);
+  return { wallMs, peakRssBytes, summary: /^\d+ students: .*$/m.exec(output)?.[0], exitCode };
 }
 
 export async function klass(opts: { students: number; runs: number }): Promise<ClassResult> {
