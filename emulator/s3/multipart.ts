@@ -6,9 +6,9 @@ import { authorize, canonicalIdOf } from './access.js';
 import { empty, requireBucket, toSecond, xml, type S3Call } from './call.js';
 import { checksumHeaderOf, computeChecksum, md5Hex, verifyPayload } from './checksums.js';
 import { invalidArgument, invalidRequest, malformedXml, noSuchUpload } from './errors.js';
-import { objectAcl, objectOwner, requireSigV4ForKms, responseElementsOf, storageClassOf, storedHeadersOf, writeContext } from './objects.js';
+import { authorizedWrite, objectAcl, objectOwner, requireSigV4ForKms, responseElementsOf, storageClassOf, storedHeadersOf, writeContext } from './objects.js';
 import { header } from './router.js';
-import { bucketArn, isKms, newDataKey, objectArn, openWith, parseCustomerKey, parseSseRequest, planEncryption, recoverDataKey, sealWith, sseHeaders } from './sse.js';
+import { bucketArn, isKms, newDataKey, objectArn, openWith, parseCustomerKey, recoverDataKey, sealWith, sseHeaders } from './sse.js';
 import type { Bucket, Checksum, MultipartUpload, S3Object, UploadPart } from './state.js';
 import { parseTaggingHeader } from './tags.js';
 import { store } from './versions.js';
@@ -52,12 +52,7 @@ function checksumMode(call: S3Call): { algorithm?: Checksum['algorithm']; type: 
 
 export function createMultipartUpload(call: S3Call): WireResponse {
   const { ctx, req, state } = call;
-  const bucket = requireBucket(call);
-  const key = call.target.key!;
-  const sse = parseSseRequest(req.headers);
-  authorize(ctx, { bucket, action: 's3:PutObject', resource: objectArn(bucket.name, key), context: writeContext(call) });
-  const plan = planEncryption(ctx, sse, bucket);
-  if (plan.kind === 'aws:kms' || plan.kind === 'aws:kms:dsse') requireSigV4ForKms(call);
+  const { bucket, key, plan } = authorizedWrite(call);
   const mode = checksumMode(call);
   const ownerId = objectOwner(call, bucket);
   const acl = objectAcl(call, bucket, ownerId);

@@ -95,14 +95,23 @@ export function requireSigV4ForKms(call: S3Call): void {
   if (call.ctx.principal.kind === 'anonymous') throw kmsNeedsSigV4();
 }
 
-export function putObject(call: S3Call): WireResponse {
-  const { ctx, req, state } = call;
+/**
+ * PutObject and CreateMultipartUpload: s3:PutObject on the key, then the encryption the request (or the
+ * bucket default) asks for, which for SSE-KMS needs a signed request.
+ */
+export function authorizedWrite(call: S3Call): { bucket: Bucket; key: string; plan: ReturnType<typeof planEncryption> } {
   const bucket = requireBucket(call);
   const key = call.target.key!;
-  const sse = parseSseRequest(req.headers);
-  authorize(ctx, { bucket, action: 's3:PutObject', resource: objectArn(bucket.name, key), context: writeContext(call) });
-  const plan = planEncryption(ctx, sse, bucket);
+  const sse = parseSseRequest(call.req.headers);
+  authorize(call.ctx, { bucket, action: 's3:PutObject', resource: objectArn(bucket.name, key), context: writeContext(call) });
+  const plan = planEncryption(call.ctx, sse, bucket);
   if (plan.kind === 'aws:kms' || plan.kind === 'aws:kms:dsse') requireSigV4ForKms(call);
+  return { bucket, key, plan };
+}
+
+export function putObject(call: S3Call): WireResponse {
+  const { ctx, req, state } = call;
+  const { bucket, key, plan } = authorizedWrite(call);
   const checksum = verifyPayload(req, req.body);
   const storageClass = storageClassOf(call);
   const tags = parseTaggingHeader(header(req.headers, 'x-amz-tagging'));
